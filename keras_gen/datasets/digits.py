@@ -11,9 +11,7 @@ _SCALES = ("unit", "tanh")
 
 def _check_scale(scale: str) -> str:
     if scale not in _SCALES:
-        raise ValueError(
-            f"`scale` must be one of {_SCALES}. Received: scale={scale!r}"
-        )
+        raise ValueError(f"`scale` must be one of {_SCALES}. Received: scale={scale!r}")
     return scale
 
 

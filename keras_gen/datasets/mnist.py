@@ -58,9 +58,7 @@ def load_mnist(
     ```
     """
     if scale not in _SCALES:
-        raise ValueError(
-            f"`scale` must be one of {_SCALES}. Received: scale={scale!r}"
-        )
+        raise ValueError(f"`scale` must be one of {_SCALES}. Received: scale={scale!r}")
     if not 0.0 <= threshold <= 1.0:
         raise ValueError(
             f"`threshold` must be between 0 and 1. Received: threshold={threshold}"
@@ -68,9 +66,7 @@ def load_mnist(
     import keras  # Imported here so the rest of `keras_gen.datasets` is numpy only.
 
     try:
-        (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data(
-            path=path
-        )
+        (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data(path=path)
     except Exception as error:
         raise DatasetDownloadError(
             "Could not download or read MNIST with "

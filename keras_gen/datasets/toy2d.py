@@ -346,7 +346,11 @@ def mode_coverage(samples, centers, threshold: float, min_count: int = 1):
             "`samples` must be a non-empty array of shape (num_samples, dim). "
             f"Received: samples.shape={samples.shape}"
         )
-    if centers.ndim != 2 or centers.shape[0] == 0 or centers.shape[1] != samples.shape[1]:
+    if (
+        centers.ndim != 2
+        or centers.shape[0] == 0
+        or centers.shape[1] != samples.shape[1]
+    ):
         raise ValueError(
             "`centers` must be a non-empty array of shape (num_modes, dim) with "
             f"the same `dim` as `samples` ({samples.shape[1]}). "

@@ -127,7 +127,9 @@ def build_dcgan_generator(
     if c_input is not None:
         h = keras.layers.Concatenate(name="concat_conditions")([z, c_vector])
     filters0 = base_filters * 2**steps
-    h = keras.layers.Dense(height0 * width0 * filters0, use_bias=False, name="project")(h)
+    h = keras.layers.Dense(height0 * width0 * filters0, use_bias=False, name="project")(
+        h
+    )
     h = keras.layers.BatchNormalization(name="project_bn")(h)
     h = keras.layers.Activation("relu", name="project_act")(h)
     h = keras.layers.Reshape((height0, width0, filters0), name="to_grid")(h)

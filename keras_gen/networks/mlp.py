@@ -17,7 +17,9 @@ import keras
 
 def _as_shape(value, name: str) -> tuple:
     """Normalises an int or a sequence of ints into a tuple of positive ints."""
-    shape = (value,) if isinstance(value, int) and not isinstance(value, bool) else value
+    shape = (
+        (value,) if isinstance(value, int) and not isinstance(value, bool) else value
+    )
     try:
         shape = tuple(shape)
     except TypeError:
@@ -86,7 +88,9 @@ def _mlp_trunk(
     input_shape = _as_shape(input_shape, "input_shape")
     if isinstance(hidden_units, int):
         hidden_units = (hidden_units,)
-    if any(isinstance(u, bool) or not isinstance(u, int) or u <= 0 for u in hidden_units):
+    if any(
+        isinstance(u, bool) or not isinstance(u, int) or u <= 0 for u in hidden_units
+    ):
         raise ValueError(
             "`hidden_units` must be a sequence of positive integers. "
             f"Received: hidden_units={hidden_units!r}"
