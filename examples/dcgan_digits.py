@@ -54,7 +54,12 @@ def build_gan(seed=0):
         image_shape=(8, 8, 1), num_classes=10
     )
     gan = keras_gen.GAN(
-        generator, discriminator, loss="non_saturating", r1_penalty=0.1, ema_decay=0.99, seed=seed
+        generator,
+        discriminator,
+        loss="non_saturating",
+        r1_penalty=0.1,
+        ema_decay=0.99,
+        seed=seed,
     )
     gan.compile(
         generator_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
@@ -79,7 +84,9 @@ def main():
         conditions=grid_classes,
         value_range=(-1.0, 1.0),
     )
-    curves = keras_gen.callbacks.LossCurvePlotter(os.path.join(args.output, "losses.png"))
+    curves = keras_gen.callbacks.LossCurvePlotter(
+        os.path.join(args.output, "losses.png")
+    )
     start = time.time()
     gan.fit(
         x,

@@ -80,7 +80,9 @@ def build_gan(loss="non_saturating", r1_penalty=0.1, ema_decay=0.99, seed=0):
 
 def coverage(samples):
     centers = keras_gen.datasets.gaussian_ring_centers()
-    return keras_gen.datasets.mode_coverage(samples, centers, threshold=0.06, min_count=20)
+    return keras_gen.datasets.mode_coverage(
+        samples, centers, threshold=0.06, min_count=20
+    )
 
 
 ## Training
@@ -97,9 +99,14 @@ def main():
     gan = build_gan(args.loss, args.r1, args.ema_decay, args.seed)
     reference = keras_gen.datasets.gaussian_ring(1000, seed=args.seed + 1)
     plotter = keras_gen.callbacks.SamplePlotter(
-        os.path.join(args.output, "progress"), num_samples=1000, every=5, reference=reference
+        os.path.join(args.output, "progress"),
+        num_samples=1000,
+        every=5,
+        reference=reference,
     )
-    curves = keras_gen.callbacks.LossCurvePlotter(os.path.join(args.output, "losses.png"))
+    curves = keras_gen.callbacks.LossCurvePlotter(
+        os.path.join(args.output, "losses.png")
+    )
     start = time.time()
     gan.fit(
         x,

@@ -25,8 +25,16 @@ def run_example(name, *args):
 @pytest.mark.parametrize(
     "name, args, files",
     [
-        ("gan_ring.py", ["--steps", "40"], ["samples.png", "losses.png", "model.keras"]),
-        ("dcgan_digits.py", ["--epochs", "1"], ["samples.png", "losses.png", "model.keras"]),
+        (
+            "gan_ring.py",
+            ["--steps", "40"],
+            ["samples.png", "losses.png", "model.keras"],
+        ),
+        (
+            "dcgan_digits.py",
+            ["--epochs", "1"],
+            ["samples.png", "losses.png", "model.keras"],
+        ),
     ],
 )
 def test_example_writes_its_outputs(tmp_path, name, args, files):

@@ -51,7 +51,9 @@ def run_python(code, timeout=300):
 
 
 def optimizer_iterations(model, optimizer_attrs):
-    return {name: int(getattr(model, name).iterations.numpy()) for name in optimizer_attrs}
+    return {
+        name: int(getattr(model, name).iterations.numpy()) for name in optimizer_attrs
+    }
 
 
 def check_fit(model, x, conditions=None, batch_size=32):
@@ -117,8 +119,12 @@ def check_keras_round_trip(model, tmp_path, num_samples, conditions, optimizer_a
 def check_export(model, tmp_path, num_samples, conditions, extra_endpoints):
     path = os.path.join(tmp_path, "exported")
     model.export(path, verbose=False)
-    calls = {"sample": {"num_samples": np.int32(num_samples), "seed": np.int32([11, 0])}}
-    expected = {"sample": np.asarray(model.sample(num_samples, seed=11, conditions=conditions))}
+    calls = {
+        "sample": {"num_samples": np.int32(num_samples), "seed": np.int32([11, 0])}
+    }
+    expected = {
+        "sample": np.asarray(model.sample(num_samples, seed=11, conditions=conditions))
+    }
     if conditions is not None:
         calls["sample"]["conditions"] = np.asarray(model.prepare_conditions(conditions))
     for name, (kwargs, value) in (extra_endpoints or {}).items():
@@ -152,7 +158,11 @@ def check_export(model, tmp_path, num_samples, conditions, extra_endpoints):
         values = value if isinstance(value, list | tuple) else [value]
         for i, v in enumerate(values):
             np.testing.assert_allclose(
-                outputs[f"{name}__{i}"], np.asarray(v), rtol=1e-5, atol=1e-5, err_msg=name
+                outputs[f"{name}__{i}"],
+                np.asarray(v),
+                rtol=1e-5,
+                atol=1e-5,
+                err_msg=name,
             )
 
 
@@ -189,7 +199,9 @@ def run_generative_model_checks(
     check_fit(model, x, conditions, batch_size=batch_size)
     check_sampling(model, num_samples, sample_conditions)
     check_config_round_trip(model)
-    check_keras_round_trip(model, tmp_path, num_samples, sample_conditions, optimizer_attrs)
+    check_keras_round_trip(
+        model, tmp_path, num_samples, sample_conditions, optimizer_attrs
+    )
     endpoints = {name: fn(model) for name, fn in (extra_endpoints or {}).items()}
     check_export(model, tmp_path, num_samples, sample_conditions, endpoints)
     return model

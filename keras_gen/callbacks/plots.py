@@ -46,13 +46,17 @@ def plot_samples_2d(filepath, samples, reference=None, title=None, limits=None):
     """
     samples = np.asarray(samples)
     if samples.ndim != 2 or samples.shape[1] != 2:
-        raise ValueError(f"`samples` must have shape (n, 2). Received: samples.shape={samples.shape}")
+        raise ValueError(
+            f"`samples` must have shape (n, 2). Received: samples.shape={samples.shape}"
+        )
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(4.5, 4.5))
     if reference is not None:
         reference = np.asarray(reference)
         ax.scatter(reference[:, 0], reference[:, 1], s=2, c="0.75", label="data")
-    ax.scatter(samples[:, 0], samples[:, 1], s=2, c="tab:blue", alpha=0.6, label="samples")
+    ax.scatter(
+        samples[:, 0], samples[:, 1], s=2, c="tab:blue", alpha=0.6, label="samples"
+    )
     if limits is not None:
         ax.set_xlim(*limits)
         ax.set_ylim(*limits)
@@ -63,7 +67,9 @@ def plot_samples_2d(filepath, samples, reference=None, title=None, limits=None):
     return _save(fig, filepath)
 
 
-def plot_image_grid(filepath, images, num_columns=8, title=None, value_range=(0.0, 1.0)):
+def plot_image_grid(
+    filepath, images, num_columns=8, title=None, value_range=(0.0, 1.0)
+):
     """Tiles images of shape `(n, H, W, C)` (C = 1 or 3) into one picture.
 
     Args:
@@ -90,11 +96,15 @@ def plot_image_grid(filepath, images, num_columns=8, title=None, value_range=(0.
     cols = min(num_columns, n)
     rows = -(-n // cols)
     plt = _pyplot()
-    fig, axes = plt.subplots(rows, cols, figsize=(cols * 0.9, rows * 0.9), squeeze=False)
+    fig, axes = plt.subplots(
+        rows, cols, figsize=(cols * 0.9, rows * 0.9), squeeze=False
+    )
     for i, ax in enumerate(axes.flat):
         ax.axis("off")
         if i < n:
-            ax.imshow(images[i], cmap="gray" if images.ndim == 3 else None, vmin=0, vmax=1)
+            ax.imshow(
+                images[i], cmap="gray" if images.ndim == 3 else None, vmin=0, vmax=1
+            )
     if title:
         fig.suptitle(title)
     return _save(fig, filepath)

@@ -53,13 +53,17 @@ class SamplePlotter(keras.callbacks.Callback):
 
     def write(self, name):
         samples = np.asarray(
-            self.model.sample(self.num_samples, seed=self.seed, conditions=self.conditions)
+            self.model.sample(
+                self.num_samples, seed=self.seed, conditions=self.conditions
+            )
         )
         path = os.path.join(self.directory, f"{name}.png")
         if samples.ndim == 2 and samples.shape[1] == 2:
             plots.plot_samples_2d(path, samples, reference=self.reference, title=name)
         else:
-            plots.plot_image_grid(path, samples, title=name, value_range=self.value_range)
+            plots.plot_image_grid(
+                path, samples, title=name, value_range=self.value_range
+            )
         self.paths.append(path)
         return path
 

@@ -102,7 +102,9 @@ class GenerativeModel(keras.Model):
         seed = self.seed_generator.next() if seed is None else seed
         seed = random_lib.to_seed_tensor(seed)
         if self._compiled_generate is None:
-            self._compiled_generate = tf.function(self.generate_step, reduce_retracing=True)
+            self._compiled_generate = tf.function(
+                self.generate_step, reduce_retracing=True
+            )
         num_samples = tf.constant(num_samples, dtype=tf.int32)
         if conditions is None:
             return self._compiled_generate(num_samples, seed)
@@ -143,7 +145,11 @@ class GenerativeModel(keras.Model):
             conditions = tf.broadcast_to(conditions[None], (num_samples, *per_example))
         if per_example == (1,) and conditions.shape.rank == 1:
             conditions = conditions[:, None]
-        if per_example == () and conditions.shape.rank == 2 and conditions.shape[-1] == 1:
+        if (
+            per_example == ()
+            and conditions.shape.rank == 2
+            and conditions.shape[-1] == 1
+        ):
             conditions = conditions[:, 0]
         if not spec.shape.is_compatible_with(conditions.shape):
             raise ValueError(
@@ -249,6 +255,8 @@ class GenerativeModel(keras.Model):
 
         def sample_conditional(num_samples, seed, conditions):
             shape = tf.concat([[num_samples], tf.shape(conditions)[1:]], axis=0)
-            return self.generate_step(num_samples, seed, tf.broadcast_to(conditions, shape))
+            return self.generate_step(
+                num_samples, seed, tf.broadcast_to(conditions, shape)
+            )
 
         return sample_conditional, signature

@@ -26,7 +26,9 @@ def to_seed_tensor(seed):
         ValueError: if `seed` is neither an integer nor a pair of integers.
     """
     if isinstance(seed, bool):
-        raise ValueError(f"`seed` must be an integer or a pair of integers. Received: seed={seed!r}")
+        raise ValueError(
+            f"`seed` must be an integer or a pair of integers. Received: seed={seed!r}"
+        )
     if isinstance(seed, numbers.Integral | np.integer):
         return tf.constant([int(seed), 0], dtype=tf.int32)
     if isinstance(seed, tf.Tensor) and seed.dtype.is_integer and seed.shape == (2,):
@@ -37,8 +39,7 @@ def to_seed_tensor(seed):
         pair = None
     if pair is None or pair.shape != (2,) or not np.issubdtype(pair.dtype, np.integer):
         raise ValueError(
-            "`seed` must be an integer or a pair of integers. "
-            f"Received: seed={seed!r}"
+            f"`seed` must be an integer or a pair of integers. Received: seed={seed!r}"
         )
     return tf.constant(pair.astype(np.int32))
 

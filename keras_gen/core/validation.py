@@ -69,7 +69,8 @@ def check_shape(name, received, expected):
     received = tuple(received)
     expected = tuple(expected)
     ok = len(received) == len(expected) and all(
-        e is None or r is None or int(r) == int(e) for r, e in zip(received, expected)
+        e is None or r is None or int(r) == int(e)
+        for r, e in zip(received, expected, strict=True)
     )
     if not ok:
         raise ValueError(

@@ -77,19 +77,26 @@ class AdversarialStepMixin:
             conditions = tf.cast(conditions, self.condition_spec.dtype)
             if self.condition_spec.shape.rank == 2 and conditions.shape.rank == 1:
                 conditions = conditions[:, None]
-            check_shape("conditions", conditions.shape[1:], self.condition_spec.shape[1:])
+            check_shape(
+                "conditions", conditions.shape[1:], self.condition_spec.shape[1:]
+            )
         return conditions
 
     def _noise(self, batch_size, seed):
         shape = tf.concat([[batch_size], self.latent_shape], axis=0)
-        return tf.random.stateless_normal(shape, seed=seed, dtype=self.generator.inputs[0].dtype)
+        return tf.random.stateless_normal(
+            shape, seed=seed, dtype=self.generator.inputs[0].dtype
+        )
 
     def _discriminator_losses(self, real, conditions, seed):
         """Discriminator objective on one batch; returns (total, logs)."""
         noise_seed, alpha_seed = random_lib.split_seed(seed)
         batch_size = tf.shape(real)[0]
         fake = self._run_generator(
-            self.generator, self._noise(batch_size, noise_seed), conditions, training=True
+            self.generator,
+            self._noise(batch_size, noise_seed),
+            conditions,
+            training=True,
         )
         fake = tf.stop_gradient(tf.cast(fake, real.dtype))
         real_logits = self._discriminate(real, conditions)
@@ -101,7 +108,9 @@ class AdversarialStepMixin:
             alpha = penalties.sample_interpolation_alpha(
                 batch_size, real.shape.rank, alpha_seed, dtype=real.dtype
             )
-            gp = penalties.gradient_penalty(self.discriminator, real, fake, alpha, conditions)
+            gp = penalties.gradient_penalty(
+                self.discriminator, real, fake, alpha, conditions
+            )
             logs["gradient_penalty"] = gp
             total += self.gradient_penalty_weight * tf.cast(gp, tf.float32)
         if self.r1_penalty_weight > 0:
@@ -127,15 +136,21 @@ class AdversarialStepMixin:
         logs = {}
         for _ in range(self.discriminator_steps):
             with tf.GradientTape() as tape:
-                total, logs = self._discriminator_losses(real, conditions, self.draw_seed())
+                total, logs = self._discriminator_losses(
+                    real, conditions, self.draw_seed()
+                )
                 scaled = total * scale
             if d_vars:
                 grads = tape.gradient(scaled, d_vars)
-                self.discriminator_optimizer.apply_gradients(zip(grads, d_vars, strict=True))
+                self.discriminator_optimizer.apply_gradients(
+                    zip(grads, d_vars, strict=True)
+                )
 
         g_vars = self.generator.trainable_variables
         with tf.GradientTape() as tape:
-            g_loss = self._generator_loss(tf.shape(real)[0], conditions, self.draw_seed())
+            g_loss = self._generator_loss(
+                tf.shape(real)[0], conditions, self.draw_seed()
+            )
             scaled = g_loss * scale
         if g_vars:
             grads = tape.gradient(scaled, g_vars)

@@ -82,11 +82,15 @@ class GAN(AdversarialStepMixin, GenerativeModel):
         loss_pair = losses_lib.get(loss)
         gradient_penalty = check_non_negative("gradient_penalty", gradient_penalty)
         r1_penalty = check_non_negative("r1_penalty", r1_penalty)
-        discriminator_steps = check_positive_int("discriminator_steps", discriminator_steps)
+        discriminator_steps = check_positive_int(
+            "discriminator_steps", discriminator_steps
+        )
         if ema_decay is not None:
             ema_decay = check_non_negative("ema_decay", ema_decay)
             if ema_decay >= 1.0:
-                raise ValueError(f"`ema_decay` must be in [0, 1). Received: ema_decay={ema_decay}")
+                raise ValueError(
+                    f"`ema_decay` must be in [0, 1). Received: ema_decay={ema_decay}"
+                )
         _check_networks(generator, discriminator)
         super().__init__(seed=seed, **kwargs)
         self.generator = generator
@@ -161,12 +165,18 @@ class GAN(AdversarialStepMixin, GenerativeModel):
                 f"Received: z.shape={tuple(z.shape)}"
             )
         conditions = self.prepare_conditions(conditions, z.shape[0])
-        return self._run_generator(self.sampling_generator, z, conditions, training=False)
+        return self._run_generator(
+            self.sampling_generator, z, conditions, training=False
+        )
 
     def generate_step(self, num_samples, seed, conditions=None):
         shape = tf.concat([[num_samples], self.latent_shape], axis=0)
-        z = tf.random.stateless_normal(shape, seed=seed, dtype=self.generator.inputs[0].dtype)
-        return self._run_generator(self.sampling_generator, z, conditions, training=False)
+        z = tf.random.stateless_normal(
+            shape, seed=seed, dtype=self.generator.inputs[0].dtype
+        )
+        return self._run_generator(
+            self.sampling_generator, z, conditions, training=False
+        )
 
     @staticmethod
     def _run_generator(generator, z, conditions, training):
@@ -233,7 +243,9 @@ class GAN(AdversarialStepMixin, GenerativeModel):
         config.pop("loss", None)
         return {
             **config,
-            "generator_optimizer": keras.saving.serialize_keras_object(self.generator_optimizer),
+            "generator_optimizer": keras.saving.serialize_keras_object(
+                self.generator_optimizer
+            ),
             "discriminator_optimizer": keras.saving.serialize_keras_object(
                 self.discriminator_optimizer
             ),

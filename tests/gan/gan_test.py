@@ -38,7 +38,9 @@ def make_discriminator(num_classes=None, data_shape=(2,)):
 def make_gan(**kwargs):
     num_classes = kwargs.pop("num_classes", None)
     keras.utils.set_random_seed(0)
-    gan = keras_gen.GAN(make_generator(num_classes), make_discriminator(num_classes), seed=1, **kwargs)
+    gan = keras_gen.GAN(
+        make_generator(num_classes), make_discriminator(num_classes), seed=1, **kwargs
+    )
     gan.compile(generator_optimizer="adam", discriminator_optimizer="adam")
     return gan
 
@@ -88,11 +90,14 @@ def test_conditional_model_checks(tmp_path):
     # A single class id is broadcast to every sample.
     assert model.sample(4, seed=1, conditions=2).shape == (4, 2)
     np.testing.assert_array_equal(
-        model.sample(4, seed=1, conditions=2), model.sample(4, seed=1, conditions=[2] * 4)
+        model.sample(4, seed=1, conditions=2),
+        model.sample(4, seed=1, conditions=[2] * 4),
     )
 
 
-@pytest.mark.parametrize("loss", ["non_saturating", "minimax", "wasserstein", "hinge", "least_squares"])
+@pytest.mark.parametrize(
+    "loss", ["non_saturating", "minimax", "wasserstein", "hinge", "least_squares"]
+)
 def test_every_loss_trains(loss):
     gan = make_gan(loss=loss)
     before = [w.copy() for w in gan.generator.get_weights()]
@@ -108,7 +113,15 @@ def test_every_loss_trains(loss):
     [
         ({"loss": "wasserstein", "gradient_penalty": 10.0}, "gradient_penalty"),
         ({"r1_penalty": 1.0}, "r1_penalty"),
-        ({"loss": "hinge", "gradient_penalty": 1.0, "r1_penalty": 1.0, "discriminator_steps": 2}, None),
+        (
+            {
+                "loss": "hinge",
+                "gradient_penalty": 1.0,
+                "r1_penalty": 1.0,
+                "discriminator_steps": 2,
+            },
+            None,
+        ),
     ],
 )
 def test_penalties_train_and_are_logged(kwargs, logged):
@@ -119,7 +132,9 @@ def test_penalties_train_and_are_logged(kwargs, logged):
         assert history[logged][0] > 0
     assert all(np.isfinite(v).all() for v in history.values())
     steps = kwargs.get("discriminator_steps", 1)
-    assert int(gan.discriminator_optimizer.iterations) == steps * int(gan.generator_optimizer.iterations)
+    assert int(gan.discriminator_optimizer.iterations) == steps * int(
+        gan.generator_optimizer.iterations
+    )
 
 
 def test_generator_never_sees_real_data():

@@ -42,7 +42,9 @@ def _assert_unchanged(gan, before):
 def test_data_of_the_wrong_shape_changes_nothing():
     gan = make_gan()
     before = gan.get_weights()
-    with pytest.raises(ValueError, match=r"`x`.*Expected \(2,\).*Received: x.shape\[1:\]=\(3,\)"):
+    with pytest.raises(
+        ValueError, match=r"`x`.*Expected \(2,\).*Received: x.shape\[1:\]=\(3,\)"
+    ):
         gan.fit(np.zeros((64, 3), "float32"), batch_size=32, verbose=0)
     _assert_unchanged(gan, before)
     assert int(gan.generator_optimizer.iterations) == 0
@@ -54,7 +56,9 @@ def test_conditions_missing_or_unexpected():
     with pytest.raises(ValueError, match=r"`conditions` are required"):
         conditional.fit(data(), batch_size=32, verbose=0)
     _assert_unchanged(conditional, before)
-    with pytest.raises(ValueError, match=r"`conditions` is required.*Received: conditions=None"):
+    with pytest.raises(
+        ValueError, match=r"`conditions` is required.*Received: conditions=None"
+    ):
         conditional.sample(4)
     with pytest.raises(ValueError, match=r"`conditions` must be integer class ids"):
         conditional.sample(2, conditions=[0.5, 1.5])
