@@ -53,14 +53,21 @@ def parse_args():
 ## Building the model
 
 
-def build_gan(loss="non_saturating", r1_penalty=0.1, ema_decay=0.99, seed=0):
-    """An MLP GAN with the configuration that covers all 8 modes."""
+def build_gan(
+    loss="non_saturating",
+    r1_penalty=0.1,
+    ema_decay=0.99,
+    seed=0,
+    hidden_units=(128, 128, 128),
+    learning_rate=1e-3,
+):
+    """An MLP GAN; the defaults are the configuration that covers all 8 modes."""
     keras.utils.set_random_seed(seed)
     generator = keras_gen.networks.build_mlp_generator(
-        latent_dim=8, data_shape=2, hidden_units=(128, 128, 128)
+        latent_dim=8, data_shape=2, hidden_units=hidden_units
     )
     discriminator = keras_gen.networks.build_mlp_discriminator(
-        data_shape=2, hidden_units=(128, 128, 128)
+        data_shape=2, hidden_units=hidden_units
     )
     gan = keras_gen.GAN(
         generator,
@@ -71,8 +78,8 @@ def build_gan(loss="non_saturating", r1_penalty=0.1, ema_decay=0.99, seed=0):
         seed=seed,
     )
     gan.compile(
-        generator_optimizer=keras.optimizers.Adam(1e-3, beta_1=0.5),
-        discriminator_optimizer=keras.optimizers.Adam(1e-3, beta_1=0.5),
+        generator_optimizer=keras.optimizers.Adam(learning_rate, beta_1=0.5),
+        discriminator_optimizer=keras.optimizers.Adam(learning_rate, beta_1=0.5),
         steps_per_execution=50,
     )
     return gan
