@@ -9,13 +9,14 @@ import tensorflow as tf
 
 from keras_gen.core import export as export_lib
 from keras_gen.core import random as random_lib
+from keras_gen.core.training import BatchChecksMixin
 from keras_gen.core.validation import check_non_negative_int, check_positive_int
 
 SEED_STATE_KEY = "seed_generator_state"
 
 
 @keras.saving.register_keras_serializable(package="keras_gen")
-class GenerativeModel(keras.Model):
+class GenerativeModel(BatchChecksMixin, keras.Model):
     """Base class of every keras_gen model.
 
     It owns the contract shared by all model families:

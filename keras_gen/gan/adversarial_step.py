@@ -4,37 +4,8 @@ import keras
 import tensorflow as tf
 
 from keras_gen.core import random as random_lib
-from keras_gen.core.validation import check_shape
+from keras_gen.core.training import replica_scale, unpack_data
 from keras_gen.gan import penalties
-
-
-def unpack_data(data):
-    """Splits a batch from `fit()` into `(x, conditions)`.
-
-    `fit(numpy)` hands `(x,)`, a `tf.data` dataset may hand a bare tensor,
-    and a conditional model gets `(x, conditions)`.
-    """
-    if isinstance(data, dict):
-        raise ValueError(
-            "`x` must be a tensor or an `(x, conditions)` pair, not a dict. "
-            f"Received: keys={sorted(data)}"
-        )
-    if isinstance(data, list | tuple):
-        data = tuple(d for d in data if d is not None)
-        if len(data) == 1:
-            return data[0], None
-        if len(data) == 2:
-            return data
-        raise ValueError(
-            "Expected batches of `x` or `(x, conditions)`. "
-            f"Received: a tuple of {len(data)} elements"
-        )
-    return data, None
-
-
-def replica_scale():
-    """`1 / num_replicas_in_sync`: the optimizer sums gradients over replicas."""
-    return 1.0 / tf.distribute.get_strategy().num_replicas_in_sync
 
 
 class AdversarialStepMixin:
@@ -60,27 +31,6 @@ class AdversarialStepMixin:
     @property
     def metrics(self):
         return list(self._trackers().values())
-
-    def _check_batch(self, real, conditions):
-        check_shape("x", real.shape[1:], self.data_shape)
-        if self.is_conditional and conditions is None:
-            raise ValueError(
-                f"`conditions` are required: GAN '{self.name}' is conditional. "
-                "Fit it on `(x, conditions)` pairs. Received: batches of x alone"
-            )
-        if not self.is_conditional and conditions is not None:
-            raise ValueError(
-                f"`conditions` must be None: GAN '{self.name}' is not conditional. "
-                f"Received: conditions with shape {tuple(conditions.shape)}"
-            )
-        if conditions is not None:
-            conditions = tf.cast(conditions, self.condition_spec.dtype)
-            if self.condition_spec.shape.rank == 2 and conditions.shape.rank == 1:
-                conditions = conditions[:, None]
-            check_shape(
-                "conditions", conditions.shape[1:], self.condition_spec.shape[1:]
-            )
-        return conditions
 
     def _noise(self, batch_size, seed):
         shape = tf.concat([[batch_size], self.latent_shape], axis=0)
@@ -129,7 +79,7 @@ class AdversarialStepMixin:
         if self.generator_optimizer is None:
             raise ValueError(f"Call `compile()` on GAN '{self.name}' before `fit()`.")
         real, conditions = unpack_data(data)
-        conditions = self._check_batch(real, conditions)
+        conditions = self.check_batch(real, conditions)
         real = tf.cast(real, self.discriminator.inputs[0].dtype)
         scale = replica_scale()
         d_vars = self.discriminator.trainable_variables
@@ -161,7 +111,7 @@ class AdversarialStepMixin:
 
     def test_step(self, data):
         real, conditions = unpack_data(data)
-        conditions = self._check_batch(real, conditions)
+        conditions = self.check_batch(real, conditions)
         real = tf.cast(real, self.discriminator.inputs[0].dtype)
         _, logs = self._discriminator_losses(real, conditions, self.draw_seed())
         logs["generator_loss"] = self._generator_loss(
