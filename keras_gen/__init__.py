@@ -9,10 +9,21 @@ if _keras.backend.backend() != "tensorflow":
         f"Received: backend={_keras.backend.backend()!r}"
     )
 
-from keras_gen import callbacks, core, datasets, gan, networks  # noqa: E402
+from keras_gen import callbacks, core, datasets, gan, networks, vae  # noqa: E402
 from keras_gen.core.generative_model import GenerativeModel  # noqa: E402
 from keras_gen.gan.gan import GAN  # noqa: E402
+from keras_gen.vae.vae import VAE  # noqa: E402
 
 __version__ = "0.1.0"
 
-__all__ = ["GAN", "GenerativeModel", "callbacks", "core", "datasets", "gan", "networks"]
+__all__ = [
+    "GAN",
+    "VAE",
+    "GenerativeModel",
+    "callbacks",
+    "core",
+    "datasets",
+    "gan",
+    "networks",
+    "vae",
+]

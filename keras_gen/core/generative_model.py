@@ -10,7 +10,11 @@ import tensorflow as tf
 from keras_gen.core import export as export_lib
 from keras_gen.core import random as random_lib
 from keras_gen.core.training import BatchChecksMixin
-from keras_gen.core.validation import check_non_negative_int, check_positive_int
+from keras_gen.core.validation import (
+    check_non_negative_int,
+    check_positive_int,
+    check_shape,
+)
 
 SEED_STATE_KEY = "seed_generator_state"
 
@@ -163,6 +167,45 @@ class GenerativeModel(BatchChecksMixin, keras.Model):
                 f"or a single one. Received: conditions.shape={tuple(conditions.shape)}"
             )
         return conditions
+
+    def check_data(self, x, conditions=None):
+        """Eager checks of array data, run by `fit()` and `evaluate()`.
+
+        `tf.data` batches are checked when the train step is traced.
+
+        Raises:
+            ValueError: if `x` does not have the model's per-example shape, or
+                conditions are missing or unexpected.
+        """
+        if not isinstance(x, np.ndarray | tf.Tensor):
+            return
+        check_shape("x", x.shape[1:], self.data_shape)
+        kind = self.__class__.__name__
+        if self.is_conditional and conditions is None:
+            raise ValueError(
+                f"`conditions` are required: {kind} '{self.name}' is conditional. "
+                "Call `fit(x, conditions)`. Received: conditions=None"
+            )
+        if not self.is_conditional and conditions is not None:
+            raise ValueError(
+                f"`conditions` must be None: {kind} '{self.name}' is not conditional. "
+                f"Received: conditions with shape {np.shape(conditions)}"
+            )
+
+    def fit(self, x=None, y=None, *args, **kwargs):
+        """Trains the model; see `keras.Model.fit`. Conditions go in `y`."""
+        self.check_data(x, y)
+        validation = kwargs.get("validation_data")
+        if isinstance(validation, list | tuple) and validation:
+            self.check_data(
+                validation[0], validation[1] if len(validation) > 1 else None
+            )
+        return super().fit(x, y, *args, **kwargs)
+
+    def evaluate(self, x=None, y=None, *args, **kwargs):
+        """Evaluates the model's losses; see `keras.Model.evaluate`."""
+        self.check_data(x, y)
+        return super().evaluate(x, y, *args, **kwargs)
 
     def draw_seed(self):
         """Next `int32[2]` seed from the model's `SeedGenerator`, per replica."""
