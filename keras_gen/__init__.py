@@ -9,8 +9,9 @@ if _keras.backend.backend() != "tensorflow":
         f"Received: backend={_keras.backend.backend()!r}"
     )
 
-from keras_gen import callbacks, core, datasets, gan, networks, vae  # noqa: E402
+from keras_gen import callbacks, core, datasets, flows, gan, networks, vae  # noqa: E402
 from keras_gen.core.generative_model import GenerativeModel  # noqa: E402
+from keras_gen.flows.flow import Flow  # noqa: E402
 from keras_gen.gan.gan import GAN  # noqa: E402
 from keras_gen.vae.vae import VAE  # noqa: E402
 
@@ -18,11 +19,13 @@ __version__ = "0.1.0"
 
 __all__ = [
     "GAN",
+    "Flow",
     "VAE",
     "GenerativeModel",
     "callbacks",
     "core",
     "datasets",
+    "flows",
     "gan",
     "networks",
     "vae",

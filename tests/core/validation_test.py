@@ -9,7 +9,9 @@ def test_positive_int():
     assert validation.check_positive_int("n", np.int32(4)) == 4
     assert validation.check_positive_int("n", np.array(5)) == 5
     for bad in (0, -1, 2.0, "3", True, None):
-        with pytest.raises(ValueError, match=r"`n` must be a positive integer. Received: n="):
+        with pytest.raises(
+            ValueError, match=r"`n` must be a positive integer. Received: n="
+        ):
             validation.check_positive_int("n", bad)
 
 
@@ -29,10 +31,14 @@ def test_non_negative_int():
 
 def test_choice_and_shape():
     assert validation.check_choice("base", "normal", {"normal"}) == "normal"
-    with pytest.raises(ValueError, match=r"Unknown `base`: 'x'. Expected one of \['normal'\]"):
+    with pytest.raises(
+        ValueError, match=r"Unknown `base`: 'x'. Expected one of \['normal'\]"
+    ):
         validation.check_choice("base", "x", {"normal"})
     validation.check_shape("x", (None, 3), (4, 3))
-    with pytest.raises(ValueError, match=r"Expected \(4, 3\). Received: x.shape\[1:\]=\(4, 2\)"):
+    with pytest.raises(
+        ValueError, match=r"Expected \(4, 3\). Received: x.shape\[1:\]=\(4, 2\)"
+    ):
         validation.check_shape("x", (4, 2), (4, 3))
     with pytest.raises(ValueError, match=r"x.shape"):
         validation.check_shape("x", (4,), (4, 3))
