@@ -35,6 +35,26 @@ def run_example(name, *args):
             ["--epochs", "1"],
             ["samples.png", "losses.png", "model.keras"],
         ),
+        (
+            "vae_digits.py",
+            ["--epochs", "1"],
+            [
+                "vae_reconstructions.png",
+                "vae_latent_space.png",
+                "vae_interpolation.png",
+                "vae.keras",
+            ],
+        ),
+        (
+            "flow_2d.py",
+            ["--epochs", "1", "--num-train", "1024", "--toys", "moons"],
+            ["flow_moons.png"],
+        ),
+        (
+            "glow_digits.py",
+            ["--epochs", "1"],
+            ["samples.png", "samples_t07.png", "bits_per_dim.png", "model.keras"],
+        ),
     ],
 )
 def test_example_writes_its_outputs(tmp_path, name, args, files):
