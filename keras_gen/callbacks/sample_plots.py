@@ -6,6 +6,7 @@ import keras
 import numpy as np
 
 from keras_gen.callbacks import plots
+from keras_gen.core.validation import check_positive_int
 
 
 class SamplePlotter(keras.callbacks.Callback):
@@ -18,16 +19,25 @@ class SamplePlotter(keras.callbacks.Callback):
     Args:
         directory: Folder for the PNG files (`samples_epoch_XXXX.png`).
         num_samples: Number of samples per picture.
-        every: Write a picture every `every` epochs (and after the last).
+        every: Write a picture every `every` epochs, and after the last
+            epoch if that one was not a multiple of `every`.
         seed: Seed of the samples.
         conditions: Conditions for a conditional model.
         reference: Optional real 2D points to draw underneath.
         value_range: Pixel range of image samples, e.g. `(-1, 1)`.
 
+    Attributes:
+        paths: The pictures written so far, in order.
+
+    Raises:
+        ValueError: if `num_samples` or `every` is not a positive integer.
+
     Example:
 
     ```python
-    model.fit(x, epochs=10, callbacks=[keras_gen.callbacks.SamplePlotter("runs/demo")])
+    plotter = keras_gen.callbacks.SamplePlotter("runs/demo", every=5)
+    model.fit(x, epochs=10, callbacks=[plotter])
+    plotter.paths  # [".../samples_epoch_0005.png", ".../samples_epoch_0010.png"]
     ```
     """
 
@@ -43,15 +53,17 @@ class SamplePlotter(keras.callbacks.Callback):
     ):
         super().__init__()
         self.directory = os.fspath(directory)
-        self.num_samples = num_samples
-        self.every = every
+        self.num_samples = check_positive_int("num_samples", num_samples)
+        self.every = check_positive_int("every", every)
         self.seed = seed
         self.conditions = conditions
         self.reference = reference
         self.value_range = value_range
         self.paths = []
+        self._last_epoch = None
 
     def write(self, name):
+        """Draws the samples now and writes `name.png`; returns its path."""
         samples = np.asarray(
             self.model.sample(
                 self.num_samples, seed=self.seed, conditions=self.conditions
@@ -67,16 +79,37 @@ class SamplePlotter(keras.callbacks.Callback):
         self.paths.append(path)
         return path
 
+    def on_train_begin(self, logs=None):
+        self._last_epoch = None
+
     def on_epoch_end(self, epoch, logs=None):
-        if (epoch + 1) % self.every == 0:
-            self.write(f"samples_epoch_{epoch + 1:04d}")
+        self._last_epoch = epoch + 1
+        if self._last_epoch % self.every == 0:
+            self.write(f"samples_epoch_{self._last_epoch:04d}")
+
+    def on_train_end(self, logs=None):
+        if self._last_epoch is not None and self._last_epoch % self.every != 0:
+            self.write(f"samples_epoch_{self._last_epoch:04d}")
 
 
 class LossCurvePlotter(keras.callbacks.Callback):
     """Writes the logged losses as a PNG at the end of every epoch.
 
+    The picture is redrawn after each epoch, so it is up to date while a
+    long run is still going.
+
     Args:
         filepath: Where to write the picture, e.g. `runs/demo/losses.png`.
+
+    Attributes:
+        history: `{name: [value per epoch]}` of everything logged so far.
+
+    Example:
+
+    ```python
+    curves = keras_gen.callbacks.LossCurvePlotter("runs/demo/losses.png")
+    model.fit(x, epochs=10, callbacks=[curves])
+    ```
     """
 
     def __init__(self, filepath):
