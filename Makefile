@@ -6,7 +6,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 export TF_CPP_MIN_LOG_LEVEL ?= 3
 
-.PHONY: venv demo test lint docs bench clean
+.PHONY: venv demo test lint bench clean
 
 $(VENV)/.installed: setup.cfg pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,12 @@ demo: venv
 ## make test: the whole test suite (unit tests and docstring examples)
 test: venv
 	$(PY) -m pytest -n 2 -q
+
+## make bench: every benchmark (about 20 minutes on 2 cores); results in benchmarks/results
+bench: venv
+	$(PY) benchmarks/gan_ring_modes.py
+	$(PY) benchmarks/vae_digits_nll.py
+	$(PY) benchmarks/flow_2d_nll.py
 
 lint: venv
 	$(VENV)/bin/ruff check keras_gen tests examples benchmarks

@@ -51,6 +51,20 @@ def check_non_negative(name, value):
     return float(value)
 
 
+def check_positive(name, value):
+    """Returns `value` as a `float`, or raises if it is not a finite number > 0."""
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, numbers.Real)
+        or not np.isfinite(value)
+        or value <= 0
+    ):
+        raise ValueError(
+            f"`{name}` must be a positive number. Received: {name}={value!r}"
+        )
+    return float(value)
+
+
 def check_choice(name, value, choices):
     """Returns `value` if it is one of `choices`, else raises."""
     if value not in choices:

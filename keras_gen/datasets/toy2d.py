@@ -10,6 +10,8 @@ import math
 
 import numpy as np
 
+from keras_gen.core.validation import check_positive
+
 
 def _check_num_samples(num_samples) -> int:
     if isinstance(num_samples, bool) or not isinstance(num_samples, (int, np.integer)):
@@ -356,10 +358,7 @@ def mode_coverage(samples, centers, threshold: float, min_count: int = 1):
             f"the same `dim` as `samples` ({samples.shape[1]}). "
             f"Received: centers.shape={centers.shape}"
         )
-    if not threshold > 0:
-        raise ValueError(
-            f"`threshold` must be a positive number. Received: threshold={threshold}"
-        )
+    threshold = check_positive("threshold", threshold)
     if isinstance(min_count, bool) or not isinstance(min_count, (int, np.integer)):
         raise ValueError(
             f"`min_count` must be a positive integer. Received: min_count={min_count!r}"

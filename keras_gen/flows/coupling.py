@@ -4,6 +4,7 @@ import keras
 import tensorflow as tf
 import tensorflow_probability as tfp
 
+from keras_gen.core.validation import check_positive
 from keras_gen.flows.conditioners import CouplingConvNet, CouplingMLP
 from keras_gen.flows.flow_layer import FlowLayer, per_example, soft_clamp
 
@@ -125,11 +126,7 @@ class AffineCoupling(CouplingLayer):
         super().__init__(num_masked=num_masked, **kwargs)
         self.hidden_units = tuple(hidden_units)
         self.activation = activation
-        if not scale_bound > 0:
-            raise ValueError(
-                f"`scale_bound` must be positive. Received: scale_bound={scale_bound}"
-            )
-        self.scale_bound = float(scale_bound)
+        self.scale_bound = check_positive("scale_bound", scale_bound)
 
     def build(self, x_shape, context_shape=None):
         super().build(x_shape, context_shape)

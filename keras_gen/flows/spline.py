@@ -6,6 +6,7 @@ import keras
 import tensorflow as tf
 import tensorflow_probability as tfp
 
+from keras_gen.core.validation import check_positive
 from keras_gen.flows.conditioners import CouplingMLP
 from keras_gen.flows.coupling import CouplingLayer
 
@@ -78,8 +79,7 @@ class SplineCoupling(CouplingLayer):
             raise ValueError(
                 f"`num_bins` must be at least 2. Received: num_bins={num_bins}"
             )
-        if not bound > 0:
-            raise ValueError(f"`bound` must be positive. Received: bound={bound}")
+        bound = check_positive("bound", bound)
         if not 0 < min_bin_size * num_bins < 2 * bound:
             raise ValueError(
                 "`min_bin_size * num_bins` must be in (0, 2 * bound). "

@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 
+from keras_gen import flows
 from keras_gen.core import validation
 
 
@@ -21,6 +22,29 @@ def test_non_negative():
     for bad in (-0.1, float("nan"), float("inf"), "1", None, True):
         with pytest.raises(ValueError, match=r"`w` must be a non-negative number"):
             validation.check_non_negative("w", bad)
+
+
+def test_positive():
+    assert validation.check_positive("bound", 3) == 3.0
+    assert isinstance(validation.check_positive("bound", np.float32(0.5)), float)
+    for bad in (0, -1.0, float("nan"), float("inf"), "1", None, True):
+        with pytest.raises(
+            ValueError, match=r"`bound` must be a positive number. Received: bound="
+        ):
+            validation.check_positive("bound", bad)
+
+
+@pytest.mark.parametrize(
+    "make, name",
+    [
+        (lambda: flows.AffineCoupling(scale_bound=0), "scale_bound"),
+        (lambda: flows.MaskedAutoregressive(scale_bound=-1.0), "scale_bound"),
+        (lambda: flows.SplineCoupling(bound=0.0), "bound"),
+    ],
+)
+def test_flow_layers_reject_non_positive_bounds(make, name):
+    with pytest.raises(ValueError, match=rf"Received: {name}="):
+        make()
 
 
 def test_non_negative_int():
