@@ -9,7 +9,7 @@ covered with at least 20 high-quality samples.
 Usage:
 
 ```
-python benchmarks/gan_ring_modes.py --seeds 0 1 2 --output benchmarks/results/gan_ring_modes.md
+python benchmarks/gan_ring_modes.py --seeds 0 1 2 3 4 --output benchmarks/results/gan_ring_modes.md
 ```
 """
 
@@ -37,6 +37,7 @@ CONFIGS = {
         "learning_rate": 2e-4,
     },
     "hinge, no R1, EMA 0.99": {"loss": "hinge", "r1_penalty": 0.0, "ema_decay": 0.99},
+    "hinge, R1 0.1, EMA 0.99": {"loss": "hinge", "r1_penalty": 0.1, "ema_decay": 0.99},
     "plain (non-saturating, no R1, no EMA)": {"r1_penalty": 0.0, "ema_decay": 0.0},
     "demo (non-saturating, R1 0.1, EMA 0.99)": {"r1_penalty": 0.1, "ema_decay": 0.99},
 }
@@ -54,7 +55,7 @@ def run(config, seed, steps, batch_size=256):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3, 4])
     parser.add_argument("--steps", type=int, default=3000)
     parser.add_argument("--output", default="benchmarks/results/gan_ring_modes.md")
     args = parser.parse_args()
