@@ -168,16 +168,22 @@ class ObjectiveStepMixin:
             )
         x, conditions = self._batch(data)
         variables = self.trainable_variables
-        with tf.GradientTape() as tape:
-            logs = self.compute_objective(x, conditions, training=True)
-            scaled = logs["loss"] * replica_scale()
-        gradients = tape.gradient(scaled, variables)
-        self.optimizer.apply_gradients(zip(gradients, variables, strict=True))
+        # Every op below waits for `x`, and so for the batch's runtime checks
+        # (e.g. Bernoulli data in [0, 1]): a bad batch draws no seed and
+        # counts no optimizer step, not only changes no weight.
+        with tf.control_dependencies([x]):
+            with tf.GradientTape() as tape:
+                logs = self.compute_objective(x, conditions, training=True)
+                scaled = logs["loss"] * replica_scale()
+            gradients = tape.gradient(scaled, variables)
+            self.optimizer.apply_gradients(zip(gradients, variables, strict=True))
         return self._log(logs)
 
     def test_step(self, data):
         x, conditions = self._batch(data)
-        return self._log(self.compute_objective(x, conditions, training=False))
+        with tf.control_dependencies([x]):
+            logs = self.compute_objective(x, conditions, training=False)
+        return self._log(logs)
 
     def _log(self, logs):
         trackers = self._trackers()

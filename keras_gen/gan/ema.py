@@ -51,4 +51,6 @@ def _assign(variable, value):
         first = strategy.experimental_local_results(per_replica_value)[0]
         strategy.extended.update(var, lambda v, x: v.assign(x), args=(first,))
 
-    context.merge_call(merge_fn, args=(variable, value))
+    # `strategy.extended.update` wants the distributed `tf.Variable` behind
+    # the Keras variable, and a tensor (a copied weight is a Keras variable).
+    context.merge_call(merge_fn, args=(variable.value, tf.convert_to_tensor(value)))

@@ -96,8 +96,11 @@ def importance_sampled_log_prob(log_weight_fn, x, conditions, num_samples, seed)
     Memory stays bounded for any number of examples and samples: examples
     are processed `EXAMPLE_CHUNK` at a time and samples `SAMPLE_CHUNK` at a
     time, merged with a running `logsumexp`. The noise of chunk `(i, j)` is
-    drawn from `fold_in(fold_in(seed, i), j)`, so each example's estimate
-    depends only on the seed, its position and `num_samples`.
+    drawn from `fold_in(fold_in(seed, i), j)`, and a last, shorter chunk of
+    examples is padded to `EXAMPLE_CHUNK` rows (repeating its last example)
+    so that the noise always has the same shape: each example's estimate
+    depends only on the seed, its position and `num_samples`, not on how
+    many examples follow it.
 
     Args:
         log_weight_fn: Callable `(x, conditions, k, seed) -> (k, batch)` log
@@ -118,8 +121,10 @@ def importance_sampled_log_prob(log_weight_fn, x, conditions, num_samples, seed)
 
     def example_chunk(i, results):
         start = i * EXAMPLE_CHUNK
-        xs = x[start : start + EXAMPLE_CHUNK]
-        cs = None if conditions is None else conditions[start : start + EXAMPLE_CHUNK]
+        size = tf.minimum(EXAMPLE_CHUNK, n - start)
+        rows = tf.minimum(start + tf.range(EXAMPLE_CHUNK), n - 1)
+        xs = tf.gather(x, rows)
+        cs = None if conditions is None else tf.gather(conditions, rows)
         chunk_seed = tf.random.experimental.stateless_fold_in(seed, i)
 
         def sample_chunk(j, total):
@@ -130,13 +135,13 @@ def importance_sampled_log_prob(log_weight_fn, x, conditions, num_samples, seed)
             )
             return j + 1, tf.reduce_logsumexp(tf.stack([total, log_w]), axis=0)
 
-        start_total = tf.fill([tf.shape(xs)[0]], tf.constant(-math.inf, tf.float32))
+        start_total = tf.fill([EXAMPLE_CHUNK], tf.constant(-math.inf, tf.float32))
         _, total = tf.while_loop(
             lambda j, _: j < num_sample_chunks,
             sample_chunk,
             (tf.constant(0), start_total),
         )
-        return i + 1, results.write(i, total - log_k)
+        return i + 1, results.write(i, total[:size] - log_k)
 
     results = tf.TensorArray(
         tf.float32, size=num_example_chunks, infer_shape=False, element_shape=[None]

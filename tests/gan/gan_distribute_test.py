@@ -36,7 +36,7 @@ SCRIPT = textwrap.dedent(
         d_in = keras.Input((2,))
         h = keras.layers.Dense(8, activation="tanh")(d_in)
         d = keras.Model(d_in, keras.layers.Dense(1)(h))
-        gan = keras_gen.GAN(g, d, r1_penalty=1.0, seed=3)
+        gan = keras_gen.GAN(g, d, r1_penalty=1.0, ema_decay=0.5, seed=3)
         gan.compile(generator_optimizer=keras.optimizers.SGD(0.5),
                     discriminator_optimizer=keras.optimizers.SGD(0.5))
         return gan
@@ -77,6 +77,15 @@ SCRIPT = textwrap.dedent(
         "g_bias_mirrored": g_mirror[1].tolist(),
         "g_kernel_norm_ratio": float(np.linalg.norm(g_mirror[0]) / np.linalg.norm(g_single[0])),
         "replica_seeds": [np.asarray(s).tolist() for s in seeds],
+        # After one step the average is 0.5 * start + 0.5 * trained weights.
+        "ema_max_error": max(
+            float(np.max(np.abs(np.asarray(e) - (0.5 * b + 0.5 * np.asarray(w)))))
+            for gan_, begin in ((single, start), (mirrored, start_m))
+            for e, b, w in zip(gan_.ema_generator.get_weights(), begin[:2],
+                               gan_.generator.get_weights())
+        ),
+        "ema_bias_single": np.asarray(single.ema_generator.get_weights()[1]).tolist(),
+        "ema_bias_mirrored": np.asarray(mirrored.ema_generator.get_weights()[1]).tolist(),
     }))
     """
 )
@@ -97,6 +106,10 @@ def test_mirrored_update_matches_single_device():
     # Logged losses are global means, equal to the single-device ones.
     for key, value in result["single_logs"].items():
         assert abs(result["mirrored_logs"][key] - value) < 1e-5, key
+    # The EMA generator is updated under the strategy, like on one device.
+    assert result["ema_max_error"] < 1e-6
+    for a, b in zip(result["ema_bias_single"], result["ema_bias_mirrored"], strict=True):
+        assert abs(a - b) < 1e-5
     # Each replica draws its own noise.
     first, second = result["replica_seeds"]
     assert first != second

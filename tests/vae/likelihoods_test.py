@@ -120,7 +120,8 @@ def test_chunked_log_prob_equals_one_big_logsumexp(n, k):
     # With the same noise in one block, a direct logsumexp: rebuild the noise chunk by chunk.
     expected = []
     for i in range(0, n, 32):
-        xs = x[i : i + 32]
+        # A short last chunk is padded with its last example.
+        xs = tf.gather(x, np.minimum(np.arange(i, i + 32), n - 1))
         chunk_seed = tf.random.experimental.stateless_fold_in(
             tf.constant([1, 2]), i // 32
         )
@@ -133,5 +134,25 @@ def test_chunked_log_prob_equals_one_big_logsumexp(n, k):
             )
             for j in range(0, k, 64)
         ]
-        expected.append(tf.reduce_logsumexp(tf.concat(weights, 0), 0) - np.log(k))
+        size = min(32, n - i)
+        expected.append(
+            tf.reduce_logsumexp(tf.concat(weights, 0), 0)[:size] - np.log(k)
+        )
     np.testing.assert_allclose(result, tf.concat(expected, 0), rtol=1e-5, atol=1e-5)
+
+
+def test_an_estimate_does_not_depend_on_the_examples_after_it():
+    x = tf.constant(RNG.normal(size=(70, 2)), tf.float32)
+
+    def log_weight_fn(xs, cs, size, seed):
+        noise = tf.random.stateless_normal(tf.stack([size, tf.shape(xs)[0]]), seed=seed)
+        return noise + tf.reduce_sum(xs, axis=1)[None]
+
+    def estimate(n):
+        return importance_sampled_log_prob(
+            log_weight_fn, x[:n], None, 10, tf.constant([3, 4])
+        )
+
+    full = estimate(70)
+    for n in (1, 33, 40, 64):
+        np.testing.assert_array_equal(estimate(n), full[:n])
