@@ -38,19 +38,23 @@ class AdversarialStepMixin:
             shape, seed=seed, dtype=self.generator.inputs[0].dtype
         )
 
-    def _discriminator_losses(self, real, conditions, seed):
-        """Discriminator objective on one batch; returns (total, logs)."""
+    def _discriminator_losses(self, real, conditions, seed, training=True):
+        """Discriminator objective on one batch; returns (total, logs).
+
+        `training=False` (evaluation) runs both networks in inference mode,
+        so batch-normalization statistics are left alone.
+        """
         noise_seed, alpha_seed = random_lib.split_seed(seed)
         batch_size = tf.shape(real)[0]
         fake = self._run_generator(
             self.generator,
             self._noise(batch_size, noise_seed),
             conditions,
-            training=True,
+            training=training,
         )
         fake = tf.stop_gradient(tf.cast(fake, real.dtype))
-        real_logits = self._discriminate(real, conditions)
-        fake_logits = self._discriminate(fake, conditions)
+        real_logits = self._discriminate(real, conditions, training)
+        fake_logits = self._discriminate(fake, conditions, training)
         d_loss = self.discriminator_loss_fn(real_logits, fake_logits)
         logs = {"discriminator_loss": d_loss}
         total = d_loss
@@ -59,21 +63,23 @@ class AdversarialStepMixin:
                 batch_size, real.shape.rank, alpha_seed, dtype=real.dtype
             )
             gp = penalties.gradient_penalty(
-                self.discriminator, real, fake, alpha, conditions
+                self.discriminator, real, fake, alpha, conditions, training=training
             )
             logs["gradient_penalty"] = gp
             total += self.gradient_penalty_weight * tf.cast(gp, tf.float32)
         if self.r1_penalty_weight > 0:
-            r1 = penalties.r1_penalty(self.discriminator, real, conditions)
+            r1 = penalties.r1_penalty(
+                self.discriminator, real, conditions, training=training
+            )
             logs["r1_penalty"] = r1
             total += self.r1_penalty_weight * tf.cast(r1, tf.float32)
         return total, logs
 
-    def _generator_loss(self, batch_size, conditions, seed):
+    def _generator_loss(self, batch_size, conditions, seed, training=True):
         fake = self._run_generator(
-            self.generator, self._noise(batch_size, seed), conditions, training=True
+            self.generator, self._noise(batch_size, seed), conditions, training
         )
-        return self.generator_loss_fn(self._discriminate(fake, conditions))
+        return self.generator_loss_fn(self._discriminate(fake, conditions, training))
 
     def train_step(self, data):
         if self.generator_optimizer is None:
@@ -113,9 +119,11 @@ class AdversarialStepMixin:
         real, conditions = unpack_data(data)
         conditions = self.check_batch(real, conditions)
         real = tf.cast(real, self.discriminator.inputs[0].dtype)
-        _, logs = self._discriminator_losses(real, conditions, self.draw_seed())
+        _, logs = self._discriminator_losses(
+            real, conditions, self.draw_seed(), training=False
+        )
         logs["generator_loss"] = self._generator_loss(
-            tf.shape(real)[0], conditions, self.draw_seed()
+            tf.shape(real)[0], conditions, self.draw_seed(), training=False
         )
         return self._log(logs)
 

@@ -231,9 +231,13 @@ class GAN(AdversarialStepMixin, GenerativeModel):
                 )
         kwargs.pop("optimizer", None)
         kwargs.pop("loss", None)
+        # Both optimizers are resolved before anything is set, so a bad one
+        # leaves the model as it was.
+        generator_optimizer = _make_optimizer(generator_optimizer)
+        discriminator_optimizer = _make_optimizer(discriminator_optimizer)
         super().compile(optimizer=None, **kwargs)
-        self.generator_optimizer = _make_optimizer(generator_optimizer)
-        self.discriminator_optimizer = _make_optimizer(discriminator_optimizer)
+        self.generator_optimizer = generator_optimizer
+        self.discriminator_optimizer = discriminator_optimizer
         self.generator_optimizer.build(self.generator.trainable_variables)
         self.discriminator_optimizer.build(self.discriminator.trainable_variables)
 

@@ -1,6 +1,7 @@
 """Gradient penalties for GAN discriminators.
 
-These functions call the discriminator (with `training=True`) under their own
+These functions call the discriminator (with `training=True` unless told
+otherwise, e.g. for evaluation) under their own
 `tf.GradientTape`, so they can be used inside an outer tape that takes
 gradients with respect to the discriminator's weights (double backprop).
 Like the losses, they return plain batch means; replica scaling under
@@ -26,19 +27,19 @@ __all__ = [
 _NORM_EPSILON = 1e-12
 
 
-def _call(discriminator, inputs, conditions):
+def _call(discriminator, inputs, conditions, training):
     if conditions is None:
-        return discriminator(inputs, training=True)
+        return discriminator(inputs, training=training)
     # Keras rejects a list that mixes tensors and numpy arrays.
     conditions = tf.nest.map_structure(tf.convert_to_tensor, conditions)
-    return discriminator([inputs, conditions], training=True)
+    return discriminator([inputs, conditions], training=training)
 
 
-def _input_gradients(discriminator, inputs, conditions) -> tf.Tensor:
+def _input_gradients(discriminator, inputs, conditions, training) -> tf.Tensor:
     """Gradients of `sum(D(inputs))` w.r.t. `inputs`, flattened per example."""
     with tf.GradientTape() as tape:
         tape.watch(inputs)
-        outputs = _call(discriminator, inputs, conditions)
+        outputs = _call(discriminator, inputs, conditions, training)
         total = tf.reduce_sum(tf.cast(outputs, tf.float32))
     grads = tape.gradient(total, inputs)
     if grads is None:
@@ -49,7 +50,13 @@ def _input_gradients(discriminator, inputs, conditions) -> tf.Tensor:
 
 
 def gradient_penalty(
-    discriminator, real, fake, alpha, conditions=None, target: float = 1.0
+    discriminator,
+    real,
+    fake,
+    alpha,
+    conditions=None,
+    target: float = 1.0,
+    training=True,
 ) -> tf.Tensor:
     """WGAN-GP gradient penalty on random interpolates of real and fake data.
 
@@ -71,6 +78,7 @@ def gradient_penalty(
             `sample_interpolation_alpha`. `0` gives `real`, `1` gives `fake`.
         conditions: Optional conditioning inputs passed to the discriminator.
         target: The target gradient norm (`1.0` in the paper).
+        training: Passed to the discriminator; `False` for evaluation.
 
     Returns:
         A scalar float32 tensor (not yet multiplied by the penalty weight).
@@ -83,12 +91,12 @@ def gradient_penalty(
     fake = tf.cast(fake, real.dtype)
     alpha = tf.cast(alpha, real.dtype)
     interpolated = real + alpha * (fake - real)
-    grads = _input_gradients(discriminator, interpolated, conditions)
+    grads = _input_gradients(discriminator, interpolated, conditions, training)
     norm = tf.sqrt(tf.reduce_sum(tf.square(grads), axis=1) + _NORM_EPSILON)
     return tf.reduce_mean(tf.square(norm - target))
 
 
-def r1_penalty(discriminator, real, conditions=None) -> tf.Tensor:
+def r1_penalty(discriminator, real, conditions=None, training=True) -> tf.Tensor:
     """R1 penalty: half the squared input-gradient norm on real data.
 
     `0.5 * mean(||grad_x D(x)||_2^2)` over real `x`. The factor `0.5` is
@@ -102,6 +110,7 @@ def r1_penalty(discriminator, real, conditions=None) -> tf.Tensor:
             `conditions` is given.
         real: Real data, shape `(B, ...)`.
         conditions: Optional conditioning inputs passed to the discriminator.
+        training: Passed to the discriminator; `False` for evaluation.
 
     Returns:
         A scalar float32 tensor (not yet multiplied by `gamma`).
@@ -111,7 +120,7 @@ def r1_penalty(discriminator, real, conditions=None) -> tf.Tensor:
         actually Converge?, https://arxiv.org/abs/1801.04406
     """
     real = tf.convert_to_tensor(real)
-    grads = _input_gradients(discriminator, real, conditions)
+    grads = _input_gradients(discriminator, real, conditions, training)
     return 0.5 * tf.reduce_mean(tf.reduce_sum(tf.square(grads), axis=1))
 
 

@@ -108,7 +108,9 @@ def test_mirrored_update_matches_single_device():
         assert abs(result["mirrored_logs"][key] - value) < 1e-5, key
     # The EMA generator is updated under the strategy, like on one device.
     assert result["ema_max_error"] < 1e-6
-    for a, b in zip(result["ema_bias_single"], result["ema_bias_mirrored"], strict=True):
+    for a, b in zip(
+        result["ema_bias_single"], result["ema_bias_mirrored"], strict=True
+    ):
         assert abs(a - b) < 1e-5
     # Each replica draws its own noise.
     first, second = result["replica_seeds"]

@@ -171,6 +171,27 @@ def test_ema_generator_is_used_for_sampling():
         np.testing.assert_allclose(e, 0.9 * a + 0.1 * b, rtol=1e-5, atol=1e-7)
 
 
+def test_evaluate_runs_both_networks_in_inference_mode():
+    z = keras.Input((LATENT,))
+    h = keras.layers.BatchNormalization()(keras.layers.Dense(16)(z))
+    generator = keras.Model(z, keras.layers.Dense(2)(h))
+    x_in = keras.Input((2,))
+    h = keras.layers.Dropout(0.5)(keras.layers.Dense(16, activation="relu")(x_in))
+    discriminator = keras.Model(x_in, keras.layers.Dense(1)(h))
+    gan = keras_gen.GAN(generator, discriminator, r1_penalty=1.0, seed=1)
+    gan.compile()
+    before = [w.copy() for w in gan.get_weights()]
+    seed_state = gan.seed_generator.state.numpy().copy()
+    first = gan.evaluate(data(), batch_size=64, verbose=0, return_dict=True)
+    # BatchNorm's moving statistics are untouched and Dropout is off: the
+    # discriminator's loss on the same noise (same seed state) is the same.
+    for a, b in zip(before, gan.get_weights(), strict=True):
+        np.testing.assert_array_equal(a, b)
+    gan.seed_generator.state.assign(seed_state)
+    second = gan.evaluate(data(), batch_size=64, verbose=0, return_dict=True)
+    assert first == second
+
+
 def test_resume_after_reload_is_bit_exact(tmp_path):
     x = data()
     straight = make_gan(gradient_penalty=1.0)

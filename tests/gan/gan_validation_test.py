@@ -1,7 +1,9 @@
 """Bad input is rejected with a clear `ValueError`, before any weight changes."""
 
+import keras
 import numpy as np
 import pytest
+import tensorflow as tf
 from gan.gan_test import data, make_discriminator, make_gan, make_generator
 
 import keras_gen
@@ -92,5 +94,13 @@ def test_bad_compile_and_generate():
         gan.compile(optimizer="adam")
     with pytest.raises(ValueError, match=r"(?i)call `compile\(\)`"):
         gan.fit(data(), verbose=0)
+    # Keras's own check comes first in fit(); the GAN's guards its train step.
+    with pytest.raises(ValueError, match=r"Call `compile\(\)` on GAN"):
+        gan.train_step((tf.constant(data()),))
+    # A bad optimizer leaves an earlier compile in place.
+    gan.compile(generator_optimizer="sgd", discriminator_optimizer="sgd")
+    with pytest.raises(ValueError, match="nope"):
+        gan.compile(generator_optimizer="adam", discriminator_optimizer="nope")
+    assert isinstance(gan.generator_optimizer, keras.optimizers.SGD)
     with pytest.raises(ValueError, match=r"`z` must have shape"):
         gan.generate(np.zeros((2, 7), "float32"))
