@@ -98,8 +98,10 @@ class MADE(keras.layers.Layer):
 
     Maps `x` of shape `(batch, d)` to parameters of shape
     `(batch, d, num_params)` such that the parameters of dimension `i` depend
-    only on `x[:, :i]` (and on the context, which enters the first hidden
-    layer unmasked). The output layer is initialised to zero.
+    only on `x[:, :i]` and on the context. The context enters the first
+    hidden layer and the output layer unmasked, so that the parameters of
+    dimension 0, which see no input, still depend on it. The output layer
+    (and its context kernel) is initialised to zero.
 
     Args:
         num_params: Parameters per dimension (2 for shift and log-scale).
@@ -136,20 +138,29 @@ class MADE(keras.layers.Layer):
             )
             self.biases.append(self.add_weight((fan_out,), "zeros", name=f"bias_{i}"))
         self.context_kernel = None
+        self.output_context_kernel = None
         context_dim = context_dim_of(context_shape)
         if context_dim:
             self.context_kernel = self.add_weight(
                 (context_dim, widths[1]), "glorot_uniform", name="context_kernel"
             )
+            self.output_context_kernel = self.add_weight(
+                (context_dim, widths[-1]), "zeros", name="output_context_kernel"
+            )
 
     def call(self, x, context=None):
         h = x
+        use_context = self.context_kernel is not None and context is not None
+        last = len(self.kernels) - 1
         for i, (kernel, bias) in enumerate(zip(self.kernels, self.biases, strict=True)):
             mask = tf.constant(self._masks[i], dtype=kernel.dtype)
             h = tf.matmul(h, kernel * mask) + bias
-            if i == 0 and self.context_kernel is not None and context is not None:
-                h = h + tf.matmul(tf.cast(context, h.dtype), self.context_kernel)
-            if i < len(self.kernels) - 1:
+            if use_context and i in (0, last):
+                context_kernel = (
+                    self.context_kernel if i == 0 else self.output_context_kernel
+                )
+                h = h + tf.matmul(tf.cast(context, h.dtype), context_kernel)
+            if i < last:
                 h = self._activation_fn(h)
         return tf.reshape(h, tf.concat([tf.shape(x), [self.num_params]], axis=0))
 

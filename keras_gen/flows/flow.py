@@ -160,8 +160,13 @@ class Flow(MaximumLikelihoodMixin, GenerativeModel):
             return tf.cast(self.condition_embedding(conditions), tf.float32)
         return tf.cast(conditions, tf.float32)
 
-    def _check_public_conditions(self, conditions, batch_size):
-        conditions = self.prepare_conditions(conditions, batch_size)
+    def prepare_conditions(self, conditions, num_samples=None):
+        """Validates `conditions` as the base does, and class ids' range.
+
+        `sample()` calls it before drawing a seed, so an out-of-range class
+        id raises a `ValueError` and leaves the seed generator untouched.
+        """
+        conditions = super().prepare_conditions(conditions, num_samples)
         if conditions is not None and self.num_classes is not None:
             if tf.executing_eagerly():
                 ids = conditions.numpy()
@@ -256,23 +261,17 @@ class Flow(MaximumLikelihoodMixin, GenerativeModel):
                 missing, unexpected or malformed.
         """
         x = check_input("x", x, self.event_shape)
-        return self._run(
-            "log_prob", x, self._check_public_conditions(conditions, x.shape[0])
-        )
+        return self._run("log_prob", x, self.prepare_conditions(conditions, x.shape[0]))
 
     def forward(self, z, conditions=None):
         """Maps latents `z` of shape `(batch, *latent_shape)` to data."""
         z = check_input("z", z, self.latent_shape)
-        return self._run(
-            "forward", z, self._check_public_conditions(conditions, z.shape[0])
-        )
+        return self._run("forward", z, self.prepare_conditions(conditions, z.shape[0]))
 
     def inverse(self, x, conditions=None):
         """Maps data `x` of shape `(batch, *event_shape)` to latents."""
         x = check_input("x", x, self.event_shape)
-        return self._run(
-            "inverse", x, self._check_public_conditions(conditions, x.shape[0])
-        )
+        return self._run("inverse", x, self.prepare_conditions(conditions, x.shape[0]))
 
     def call(self, x, conditions=None, training=False):
         """Returns `log_prob(x, conditions)`."""

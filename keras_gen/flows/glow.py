@@ -5,6 +5,7 @@ import numpy as np
 import tensorflow as tf
 import tensorflow_probability as tfp
 
+from keras_gen.core.validation import check_positive
 from keras_gen.flows.flow_layer import FlowLayer, soft_clamp
 
 tfb = tfp.bijectors
@@ -101,7 +102,7 @@ class ActNorm(FlowLayer):
 
     def __init__(self, scale_bound=5.0, **kwargs):
         super().__init__(**kwargs)
-        self.scale_bound = float(scale_bound)
+        self.scale_bound = check_positive("scale_bound", scale_bound)
 
     def build(self, x_shape, context_shape=None):
         super().build(x_shape, context_shape)

@@ -40,6 +40,7 @@ def test_positive():
         (lambda: flows.AffineCoupling(scale_bound=0), "scale_bound"),
         (lambda: flows.MaskedAutoregressive(scale_bound=-1.0), "scale_bound"),
         (lambda: flows.SplineCoupling(bound=0.0), "bound"),
+        (lambda: flows.ActNorm(scale_bound=0), "scale_bound"),
     ],
 )
 def test_flow_layers_reject_non_positive_bounds(make, name):

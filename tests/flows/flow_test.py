@@ -63,6 +63,9 @@ def test_flow_properties(preset, conditional):
     assert isinstance(flow, flows.Flow)
     log_prob = flow(x, labels)
     assert log_prob.shape == (5,) and log_prob.dtype == tf.float32
+    if conditional:
+        other = flow(x, (labels + 1) % NUM_CLASSES)
+        assert not np.allclose(log_prob, other), "the conditions change nothing"
     assert flow.latent_shape == flow.data_shape
 
     # inverse(forward(z)) == z, and the log-dets of the two directions agree.

@@ -56,11 +56,17 @@ def test_unconditional_bad_inputs(call, match):
         (lambda f: f.log_prob(X, [0, 1]), r"one condition per sample \(4\).*Received"),
         (lambda f: f.log_prob(X, [0, 1, 5, 1]), r"class ids in \[0, 3\).*Received"),
         (lambda f: f.log_prob(X, [0.5, 1, 0, 1]), "integer class ids.*Received"),
+        (lambda f: f.sample(3, conditions=7), r"class ids in \[0, 3\).*Received"),
+        (lambda f: f.sample(3, conditions=[0, 1, -1]), r"class ids in \[0, 3\)"),
     ],
 )
 def test_conditional_bad_inputs(call, match):
+    flow = tiny(num_classes=3)
+    seed_state = flow.seed_generator.state.numpy().copy()
     with pytest.raises(ValueError, match=match):
-        call(tiny(num_classes=3))
+        call(flow)
+    # Rejected before any noise is drawn.
+    np.testing.assert_array_equal(flow.seed_generator.state.numpy(), seed_state)
 
 
 def test_condition_vectors_of_the_wrong_shape():

@@ -56,6 +56,33 @@ def test_made_is_autoregressive():
     assert [m.shape for m in masks] == [(3, 5), (5, 6)]
 
 
+def test_every_made_output_depends_on_the_context():
+    made = flows.MADE(num_params=2, hidden_units=(16,))
+    made.build((None, 3), (None, 2))
+    rng = np.random.default_rng(0)
+    for weight in made.weights:
+        weight.assign(rng.normal(size=weight.shape))
+    x = tf.constant(rng.normal(size=(1, 3)), tf.float32)
+    context = tf.constant([[0.5, -1.0]])
+    with tf.GradientTape() as tape:
+        tape.watch(context)
+        out = made(x, context)
+    jacobian = np.asarray(tape.jacobian(out, context))[0, :, :, 0, :]
+    for i in range(3):
+        assert np.all(np.any(jacobian[i] != 0, axis=-1)), f"output {i} ignores context"
+
+
+def test_conditional_maf_in_one_dimension_uses_the_classes():
+    flow = flows.MAF((1,), num_layers=1, hidden_units=(8,), num_classes=3)
+    rng = np.random.default_rng(0)
+    for weight in flow.trainable_weights:
+        weight.assign(rng.normal(size=weight.shape))
+    x = np.linspace(-2, 2, 5, dtype="float32")[:, None]
+    by_class = [np.asarray(flow.log_prob(x, np.full(5, c))) for c in range(3)]
+    assert not np.allclose(by_class[0], by_class[1])
+    assert not np.allclose(by_class[1], by_class[2])
+
+
 def test_squeeze_is_space_to_depth():
     squeeze = flows.Squeeze()
     squeeze.build((None, 4, 4, 2))
