@@ -48,6 +48,11 @@ class GenerativeModel(BatchChecksMixin, keras.Model):
         super().__init__(**kwargs)
         if seed is not None:
             seed = check_non_negative_int("seed", seed)
+            if seed > random_lib.INT32_MAX:
+                raise ValueError(
+                    f"`seed` must be at most {random_lib.INT32_MAX} (an int32). "
+                    f"Received: seed={seed}"
+                )
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed, name="seed_generator")
         self._compiled_generate = None
@@ -86,10 +91,12 @@ class GenerativeModel(BatchChecksMixin, keras.Model):
 
         Args:
             num_samples: Positive integer, the number of samples.
-            seed: `None` for fresh noise from the model's `SeedGenerator`, an
-                integer `s` for reproducible samples (the same as the pair
-                `[s, 0]` passed to the exported `sample` endpoint), or a pair
-                of integers.
+            seed: `None` for fresh noise from the model's `SeedGenerator`
+                (which training draws from too: fresh samples between two
+                `fit()` calls change the noise of the second), an integer
+                `s` in `[0, 2**31 - 1]` for reproducible samples (the same
+                as the pair `[s, 0]` passed to the exported `sample`
+                endpoint), or a pair of int32 values.
             conditions: For conditional models, class ids or conditioning
                 vectors: one per sample, or a single one for all samples.
                 Must be `None` for unconditional models.
@@ -104,8 +111,7 @@ class GenerativeModel(BatchChecksMixin, keras.Model):
         """
         num_samples = check_positive_int("num_samples", num_samples)
         conditions = self.prepare_conditions(conditions, num_samples)
-        seed = self.seed_generator.next() if seed is None else seed
-        seed = random_lib.to_seed_tensor(seed)
+        seed = self.resolve_seed(seed)
         if self._compiled_generate is None:
             self._compiled_generate = tf.function(
                 self.generate_step, reduce_retracing=True
@@ -206,6 +212,16 @@ class GenerativeModel(BatchChecksMixin, keras.Model):
         """Evaluates the model's losses; see `keras.Model.evaluate`."""
         self.check_data(x, y)
         return super().evaluate(x, y, *args, **kwargs)
+
+    def resolve_seed(self, seed):
+        """A user's `seed` as an `int32[2]` tensor; `None` draws a fresh one.
+
+        Raises:
+            ValueError: if `seed` is malformed (see `core.random.to_seed_tensor`).
+        """
+        if seed is None:
+            return random_lib.fresh_seed(self.seed_generator)
+        return random_lib.to_seed_tensor(seed)
 
     def draw_seed(self):
         """Next `int32[2]` seed from the model's `SeedGenerator`, per replica."""

@@ -11,28 +11,41 @@ import numbers
 import numpy as np
 import tensorflow as tf
 
+INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
+FRESH_SEED_TAG = 0x5EED
+
 
 def to_seed_tensor(seed):
     """Converts a user seed to an `int32[2]` tensor.
 
     Args:
-        seed: An integer `s` (taken as the pair `[s, 0]`), or a pair of
-            integers (list, array or tensor of shape `(2,)`).
+        seed: An integer `s` in `[0, 2**31 - 1]` (taken as the pair
+            `[s, 0]`), or a pair of int32 values (list, array or tensor of
+            shape `(2,)`).
 
     Returns:
         An `int32` tensor of shape `(2,)`.
 
     Raises:
-        ValueError: if `seed` is neither an integer nor a pair of integers.
+        ValueError: if `seed` is neither an integer nor a pair of integers,
+            or out of the int32 range.
     """
     if isinstance(seed, bool):
         raise ValueError(
             f"`seed` must be an integer or a pair of integers. Received: seed={seed!r}"
         )
     if isinstance(seed, numbers.Integral | np.integer):
+        if not 0 <= int(seed) <= INT32_MAX:
+            raise ValueError(
+                f"`seed` must be an integer in [0, {INT32_MAX}]. Received: seed={seed!r}"
+            )
         return tf.constant([int(seed), 0], dtype=tf.int32)
-    if isinstance(seed, tf.Tensor) and seed.dtype.is_integer and seed.shape == (2,):
-        return tf.cast(seed, tf.int32)
+    if isinstance(seed, tf.Tensor):
+        if not tf.executing_eagerly():
+            if seed.dtype.is_integer and seed.shape == (2,):
+                return tf.cast(seed, tf.int32)
+        else:
+            seed = seed.numpy()  # checked below, like an array
     try:
         pair = np.asarray(seed)
     except Exception:  # noqa: BLE001 - anything not array-like is reported below
@@ -41,7 +54,23 @@ def to_seed_tensor(seed):
         raise ValueError(
             f"`seed` must be an integer or a pair of integers. Received: seed={seed!r}"
         )
+    if pair.min() < INT32_MIN or pair.max() > INT32_MAX:
+        raise ValueError(
+            f"`seed` must be a pair of int32 values, in [{INT32_MIN}, {INT32_MAX}]. "
+            f"Received: seed={seed!r}"
+        )
     return tf.constant(pair.astype(np.int32))
+
+
+def fresh_seed(seed_generator):
+    """A seed for `seed=None`: the generator's next state, folded with a tag.
+
+    The generator's states are pairs `[s, k]`, the same pairs that users
+    pass as seeds; folding in a fixed tag keeps "fresh" noise from
+    repeating the noise of an explicit `seed=[s, k]`.
+    """
+    state = tf.cast(seed_generator.next(), tf.int32)
+    return tf.random.experimental.stateless_fold_in(state, FRESH_SEED_TAG)
 
 
 def split_seed(seed, num=2):

@@ -6,7 +6,6 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from keras_gen.core import random as random_lib
 from keras_gen.core.generative_model import GenerativeModel
 from keras_gen.core.validation import (
     check_choice,
@@ -271,9 +270,7 @@ class VAE(ELBOStepMixin, GenerativeModel):
             )
         self._check_values(x)
         conditions = self.prepare_conditions(conditions, x.shape[0])
-        seed = random_lib.to_seed_tensor(
-            self.seed_generator.next() if seed is None else seed
-        )
+        seed = self.resolve_seed(seed)
         if self._compiled_log_prob is None:
             self._compiled_log_prob = tf.function(
                 self._log_prob_graph, reduce_retracing=True

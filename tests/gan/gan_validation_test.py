@@ -82,7 +82,19 @@ def test_bad_num_samples(num_samples):
         make_gan().sample(num_samples)
 
 
-@pytest.mark.parametrize("seed", [1.5, [1, 2, 3], "x"])
+def test_fresh_samples_do_not_repeat_seeded_ones():
+    gan = make_gan()  # seed=1: the generator's states are [1, 0], [1, 1], ...
+    fresh = np.asarray(gan.sample(4))
+    for seed in ([1, 0], [1, 1], 1):
+        assert not np.allclose(fresh, gan.sample(4, seed=seed))
+
+
+def test_model_seed_must_fit_in_int32():
+    with pytest.raises(ValueError, match=r"Received: seed=2199023255552"):
+        keras_gen.GAN(make_generator(), make_discriminator(), seed=2**41)
+
+
+@pytest.mark.parametrize("seed", [1.5, [1, 2, 3], "x", -3, [2**31, 0]])
 def test_bad_seed(seed):
     with pytest.raises(ValueError, match=r"`seed`"):
         make_gan().sample(2, seed=seed)
