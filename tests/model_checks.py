@@ -34,15 +34,32 @@ BLOCK_IMPORTS = textwrap.dedent(
 
 
 def run_python(code, timeout=300):
-    """Runs `code` in a fresh interpreter; returns stdout, raises on failure."""
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONHASHSEED": "0"}
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env=env,
-    )
+    """Runs `code` in a fresh interpreter; returns stdout, raises on failure.
+
+    A child killed by a signal (TensorFlow's multi-device CPU runtime was
+    seen to segfault once in about 40 runs of a MirroredStrategy test on a loaded 2-core machine) is
+    run once more; a second crash, or any failure of the code itself, fails.
+    Python's faulthandler puts the crashing stack in the message.
+    """
+    env = {
+        **os.environ,
+        "TF_CPP_MIN_LOG_LEVEL": "3",
+        "PYTHONHASHSEED": "0",
+        "PYTHONFAULTHANDLER": "1",
+    }
+    for _ in range(2):
+        result = subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env=env,
+        )
+        if result.returncode >= 0:
+            break
+        print(
+            f"Subprocess killed by signal {-result.returncode}:\n{result.stderr[-4000:]}"
+        )
     if result.returncode != 0:
         raise AssertionError(
             f"Subprocess failed ({result.returncode}):\n{result.stdout}\n{result.stderr[-4000:]}"
