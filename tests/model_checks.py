@@ -36,9 +36,10 @@ BLOCK_IMPORTS = textwrap.dedent(
 def run_python(code, timeout=300):
     """Runs `code` in a fresh interpreter; returns stdout, raises on failure.
 
-    A child killed by a signal (TensorFlow's multi-device CPU runtime was
-    seen to segfault once in about 40 runs of a MirroredStrategy test on a loaded 2-core machine) is
-    run once more; a second crash, or any failure of the code itself, fails.
+    A child killed by a signal is run once more (TensorFlow's multi-device
+    CPU runtime segfaulted once in about 40 runs of a MirroredStrategy test
+    on a loaded 2-core machine); a second crash, or any failure of the code
+    itself, fails.
     Python's faulthandler puts the crashing stack in the message.
     """
     env = {
