@@ -19,7 +19,7 @@ way VEEGAN and PacGAN do: a sample is "high quality" if it lies within 3
 standard deviations of a centre, and a mode is covered if it receives at
 least 20 of 2,500 samples.
 
-It runs in a few minutes on 2 CPU cores and needs no download:
+It runs in under a minute on 2 CPU cores and needs no download:
 
 ```
 python examples/gan_ring.py --output runs/gan_ring
