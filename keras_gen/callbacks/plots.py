@@ -43,6 +43,9 @@ def plot_samples_2d(filepath, samples, reference=None, title=None, limits=None):
 
     Returns:
         `filepath`.
+
+    Raises:
+        ValueError: if `samples` does not have shape `(n, 2)`.
     """
     samples = np.asarray(samples)
     if samples.ndim != 2 or samples.shape[1] != 2:
@@ -82,6 +85,10 @@ def plot_image_grid(
 
     Returns:
         `filepath`.
+
+    Raises:
+        ValueError: if `images` is not a batch of images, or `value_range`
+            is empty.
     """
     images = np.asarray(images, dtype="float32")
     if images.ndim == 4 and images.shape[-1] == 1:
@@ -91,6 +98,11 @@ def plot_image_grid(
             f"`images` must have shape (n, H, W) or (n, H, W, C). Received: images.shape={images.shape}"
         )
     low, high = value_range
+    if not high > low:
+        raise ValueError(
+            "`value_range` must be `(low, high)` with high > low. "
+            f"Received: value_range={value_range!r}"
+        )
     images = np.clip((images - low) / (high - low), 0.0, 1.0)
     n = images.shape[0]
     cols = min(num_columns, n)
@@ -120,6 +132,9 @@ def plot_loss_curves(filepath, history, title="Training curves"):
 
     Returns:
         `filepath`.
+
+    Raises:
+        ValueError: if `history` is empty.
     """
     if not history:
         raise ValueError("`history` is empty: nothing to plot. Received: history={}")

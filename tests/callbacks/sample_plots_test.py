@@ -75,6 +75,12 @@ def test_image_grid_accepts_gray_and_colour(tmp_path, shape):
             lambda p: keras_gen.callbacks.plot_image_grid(p, np.zeros((4, 8))),
             r"images.shape=\(4, 8\)",
         ),
+        (
+            lambda p: keras_gen.callbacks.plot_image_grid(
+                p, np.zeros((4, 8, 8)), value_range=(1, 1)
+            ),
+            r"Received: value_range=\(1, 1\)",
+        ),
         (lambda p: keras_gen.callbacks.plot_loss_curves(p, {}), "history"),
         (
             lambda p: keras_gen.callbacks.SamplePlotter(p, every=0),
