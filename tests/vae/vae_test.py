@@ -217,6 +217,14 @@ def test_log_prob_grows_with_num_samples():
     assert not np.allclose(vae.log_prob(x, 5), vae.log_prob(x, 5))
 
 
+def test_seeded_log_prob_of_a_prefix_is_the_prefix_of_log_prob():
+    x, _ = binary_data(70)
+    vae = make_vae()
+    full = np.asarray(vae.log_prob(x, 10, seed=3))
+    for m in (1, 33, 40):
+        np.testing.assert_array_equal(vae.log_prob(x[:m], 10, seed=3), full[:m])
+
+
 def test_kl_warmup_is_linear():
     x, _ = binary_data(32)
     vae = make_vae(optimizer=keras.optimizers.SGD(0.0), beta=0.5, kl_warmup_steps=4)
