@@ -1,7 +1,5 @@
 """`VAE`: a variational autoencoder trained on the ELBO or the IWAE bound."""
 
-import numbers
-
 import keras
 import numpy as np
 import tensorflow as tf
@@ -11,6 +9,7 @@ from keras_gen.core.validation import (
     check_choice,
     check_non_negative,
     check_non_negative_int,
+    check_positive,
     check_positive_int,
     check_shape,
 )
@@ -338,19 +337,15 @@ class VAE(ELBOStepMixin, GenerativeModel):
 
 
 def _check_gaussian_scale(value):
-    if value == "learned":
+    if isinstance(value, str) and value == "learned":
         return value
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, numbers.Real)
-        or not np.isfinite(value)
-        or value <= 0
-    ):
+    try:
+        return check_positive("gaussian_scale", value)
+    except ValueError:
         raise ValueError(
             "`gaussian_scale` must be a positive number or 'learned'. "
             f"Received: gaussian_scale={value!r}"
-        )
-    return float(value)
+        ) from None
 
 
 def _check_networks(encoder, decoder):
