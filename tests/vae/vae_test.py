@@ -255,6 +255,11 @@ def test_training_lowers_the_loss_on_a_tf_data_pipeline():
         ({"kl_warmup_steps": -2}, "kl_warmup_steps"),
         ({"importance_samples": 0}, "importance_samples"),
         ({"gaussian_scale": 0.0, "likelihood": "gaussian"}, "gaussian_scale"),
+        (
+            {"gaussian_scale": "learnt", "likelihood": "gaussian"},
+            r"positive number or 'learned'. Received: gaussian_scale='learnt'",
+        ),
+        ({"gaussian_scale": float("nan")}, r"Received: gaussian_scale=nan"),
     ],
 )
 def test_bad_hyperparameters(kwargs, match):
