@@ -11,7 +11,6 @@ from keras_gen.core import export as export_lib
 from keras_gen.core import random as random_lib
 from keras_gen.core.training import BatchChecksMixin
 from keras_gen.core.validation import (
-    check_non_negative_int,
     check_positive_int,
     check_shape,
 )
@@ -47,12 +46,7 @@ class GenerativeModel(BatchChecksMixin, keras.Model):
     def __init__(self, seed=None, **kwargs):
         super().__init__(**kwargs)
         if seed is not None:
-            seed = check_non_negative_int("seed", seed)
-            if seed > random_lib.INT32_MAX:
-                raise ValueError(
-                    f"`seed` must be at most {random_lib.INT32_MAX} (an int32). "
-                    f"Received: seed={seed}"
-                )
+            seed = random_lib.check_integer_seed(seed)
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed, name="seed_generator")
         self._compiled_generate = None

@@ -15,6 +15,19 @@ INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
 FRESH_SEED_TAG = 0x5EED
 
 
+def check_integer_seed(seed):
+    """Returns `seed` as an `int`; raises unless it is in `[0, 2**31 - 1]`."""
+    if (
+        isinstance(seed, bool)
+        or not isinstance(seed, numbers.Integral | np.integer)
+        or not 0 <= int(seed) <= INT32_MAX
+    ):
+        raise ValueError(
+            f"`seed` must be an integer in [0, {INT32_MAX}]. Received: seed={seed!r}"
+        )
+    return int(seed)
+
+
 def to_seed_tensor(seed):
     """Converts a user seed to an `int32[2]` tensor.
 
@@ -35,11 +48,7 @@ def to_seed_tensor(seed):
             f"`seed` must be an integer or a pair of integers. Received: seed={seed!r}"
         )
     if isinstance(seed, numbers.Integral | np.integer):
-        if not 0 <= int(seed) <= INT32_MAX:
-            raise ValueError(
-                f"`seed` must be an integer in [0, {INT32_MAX}]. Received: seed={seed!r}"
-            )
-        return tf.constant([int(seed), 0], dtype=tf.int32)
+        return tf.constant([check_integer_seed(seed), 0], dtype=tf.int32)
     if isinstance(seed, tf.Tensor):
         if not tf.executing_eagerly():
             if seed.dtype.is_integer and seed.shape == (2,):
